@@ -1,0 +1,6 @@
+/**
+ * `vercel-workers`: the runtime-neutral entry. Queue Service client (`send`, `QueueClient`) and
+ * the consumer layer (`subscribe`, push callback handling, polling).
+ */
+export * from "./queue/index.js";
+export * from "./consumer/index.js";
