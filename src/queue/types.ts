@@ -11,7 +11,13 @@ export interface Logger {
   error?(message: string, ...rest: unknown[]): void;
 }
 
-/** How transient failures (network errors, 5xx, 429) of idempotent calls are retried. */
+/**
+ * How transient failures (network errors, timeouts, 5xx, 429) are retried: exponential backoff
+ * with full jitter, or the service's `Retry-After` when it sends one, each wait capped by
+ * `maxDelayMs`. Only calls that are safe to repeat are retried: receive by id, acknowledge,
+ * change visibility, and sends that carry an idempotency key (a batch: when all its messages
+ * do). A receive is retried only after a 429, which leased nothing.
+ */
 export interface RetryPolicy {
   /**
    * Attempts in all, the first included. `1` turns retrying off.
@@ -19,7 +25,8 @@ export interface RetryPolicy {
    */
   attempts?: number;
   /**
-   * Delay before the first retry, in milliseconds; doubled for each later one, with jitter.
+   * Ceiling of the first wait, in milliseconds; doubled for each later one. The wait itself is
+   * a random value below the ceiling (full jitter).
    * @default 100
    */
   minDelayMs?: number;
@@ -39,8 +46,10 @@ export interface QueueClientOptions {
    */
   token?: string;
   /**
-   * Origin of the Queue Service, e.g. `http://127.0.0.1:4417` for the local Queue Service.
-   * Env: `VERCEL_QUEUE_BASE_URL`. Default: `https://{region}.vercel-queue.com`.
+   * Origin of the Queue Service, e.g. `http://127.0.0.1:4417` for the local Queue Service; a
+   * path prefix is kept (`http://localhost:3000/_svc/_queues`). When set (or from the env), it
+   * wins over `region`.
+   * Env: `VERCEL_QUEUE_BASE_URL`. @default `https://{region}.vercel-queue.com`
    */
   baseUrl?: string;
   /**
@@ -54,39 +63,68 @@ export interface QueueClientOptions {
    */
   region?: string;
   /**
-   * Deployment the calls are pinned to (`Vqs-Deployment-Id`). A string pins, `null` never sends
-   * the header, absent reads `VERCEL_DEPLOYMENT_ID` (and sends nothing when it is unset).
+   * Deployment the calls are pinned to (`Vqs-Deployment-Id`, sent on every call). A string
+   * pins, `null` never sends the header, absent reads `VERCEL_DEPLOYMENT_ID` (and sends nothing
+   * when it is unset). Ids match `^[A-Za-z0-9_-]+$`.
+   * Env: `VERCEL_DEPLOYMENT_ID`. @default undefined (read the env)
    */
   deploymentId?: string | null;
   /**
-   * Default retention of sent messages, in seconds (60…604800). Env: none.
-   * Default: the service's own (86400).
+   * Default retention of sent messages, in whole seconds (60…604800); a send's own
+   * `retentionSeconds` wins. No env var.
+   * @default undefined (no header: the service keeps messages 86400 s)
    */
   retentionSeconds?: number;
-  /** Timeout of one HTTP call, in seconds. @default 10 */
+  /**
+   * Timeout of one attempt of an HTTP call (request and response body), in seconds; more
+   * than 0, at most 86400. No env var. @default 10
+   */
   timeout?: number;
-  /** Extra headers sent on every call. They can never override auth, content type or `Vqs-*`. */
+  /**
+   * Extra headers sent on every call (and on every part of a batch). `Authorization`,
+   * `Content-Type`, `Accept` and `Vqs-*` names are dropped, case-insensitively: the client
+   * owns those. @default {}
+   */
   headers?: Record<string, string>;
-  /** Retry policy for transient failures. See {@link RetryPolicy}. */
+  /** Retry policy for transient failures. See {@link RetryPolicy}. @default {attempts: 3} */
   retry?: RetryPolicy;
-  /** The `fetch` to use. @default globalThis.fetch */
+  /**
+   * The `fetch` to use. The default, `dispatcherFetch`, sends through Node's undici dispatcher
+   * directly (more than twice as fast for small calls) and uses `globalThis.fetch` on other
+   * runtimes. Pass `globalThis.fetch` when a tool must intercept the client's requests by
+   * replacing `globalThis.fetch` (some HTTP mocking libraries do).
+   * @default dispatcherFetch
+   */
   fetch?: typeof fetch;
-  /** Where debug lines go when `VERCEL_WORKERS_DEBUG=1`. @default silent */
+  /**
+   * Where debug lines go (its `debug`, else `info` method) when `VERCEL_WORKERS_DEBUG=1`; the
+   * client logs nothing else. With the switch on and no logger, lines go to the console.
+   * @default undefined (silent)
+   */
   logger?: Logger;
 }
 
-/** Per-message options of a send. */
+/** Per-message options of a send. Each `Vqs-*` header is sent only when its option is set. */
 export interface SendOptions {
   /**
    * Deduplicates sends within the service's window (min(retention, 24 h)). A send carrying one
    * is also retried on transient failures; a send without one is not, since it could duplicate.
    */
   idempotencyKey?: string;
-  /** Retention of this message, in seconds (60…604800). Default: the client's `retentionSeconds`. */
+  /**
+   * Retention of this message, in whole seconds (60…604800).
+   * @default the client's `retentionSeconds`, else the service's 86400
+   */
   retentionSeconds?: number;
-  /** Seconds before the message becomes visible (0…retention). @default 0 */
+  /**
+   * Whole seconds before the message becomes visible (0…604800, and at most its retention).
+   * @default 0
+   */
   delaySeconds?: number;
-  /** Extra headers; `Authorization`, `Content-Type` and `Vqs-*` names are dropped. */
+  /**
+   * Extra headers of this message, over the client's `headers`; `Authorization`,
+   * `Content-Type`, `Accept` and `Vqs-*` names are dropped. @default {}
+   */
   headers?: Record<string, string>;
   /**
    * Content type of the payload. With the default the payload is JSON-serialised; with any other
@@ -135,7 +173,10 @@ export interface ReceivedMessage<T = unknown> {
   messageId: string;
   /** Opaque handle of this lease: the key to acknowledge or change visibility. */
   receiptHandle: string;
-  /** How many times this consumer group has leased the message, this lease included. */
+  /**
+   * How many times this consumer group has leased the message, this lease included (1 when
+   * the service did not say).
+   */
   deliveryCount: number;
   createdAt: Date;
   /** When the message expires; `null` when the service did not say. */
