@@ -12,7 +12,7 @@ import {
   type TaskContext,
   task,
 } from "../../src/tasks/index.js";
-import { type Rig, startRig, waitForFinished } from "./helpers/harness.js";
+import { type Rig, startRig, waitFor, waitForFinished } from "./helpers/harness.js";
 
 const attempts = new Map<string, number>();
 
@@ -72,7 +72,12 @@ describe("createTaskWorker", () => {
 
     expect(finished.status).toBe("SUCCESSFUL");
     expect(finished.returnValue).toBe(49);
-    expect(events.some((event) => event.type === "message.acknowledged")).toBe(true);
+    // The result is stored before the acknowledgement goes out, so wait for the ack itself.
+    const acked = await waitFor(
+      () => events.some((event) => event.type === "message.acknowledged"),
+      "the worker to acknowledge the message",
+    );
+    expect(acked).toBe(true);
   });
 
   it("retries a failed attempt after the backoff delay", async () => {
