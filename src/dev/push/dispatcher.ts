@@ -9,6 +9,7 @@
  * retry floor: the message comes back when its lease ends, or sooner only if the consumer gave
  * it back with a visibility change, as with the hosted service.
  */
+import { setMaxListeners } from "node:events";
 import { InvalidSubscriptionError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { ConsumerGroup } from "../store/consumer-group.js";
@@ -79,7 +80,7 @@ export class PushDispatcher implements StoreListener {
   private readonly byTopic = new Map<string, ActiveSubscription[]>();
   private readonly dirty = new Set<ActiveSubscription>();
   private readonly agents = createPushAgents();
-  private readonly abort = new AbortController();
+  private readonly abort = sharedAbortController();
   private pumpScheduled = false;
   private closed = false;
 
@@ -301,4 +302,16 @@ function duplicate(config: ResolvedSubscription): InvalidSubscriptionError {
     `topic "${config.topic}" is already pushed to consumer group "${config.consumerGroup}"; ` +
       "remove that subscription first or use another consumer group",
   );
+}
+
+/**
+ * One controller aborts every push in flight when the service closes. Each push adds a listener
+ * to its signal, so the default cap of 10 listeners would print a MaxListenersExceededWarning
+ * on stderr as soon as more than 10 pushes run at once; the cap is lifted for this signal only.
+ */
+function sharedAbortController(): AbortController {
+  const controller = new AbortController();
+
+  setMaxListeners(0, controller.signal);
+  return controller;
 }
