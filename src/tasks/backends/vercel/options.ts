@@ -9,6 +9,11 @@
  * with the same credentials.
  */
 
+import {
+  MAX_RETENTION_SECONDS,
+  MAX_VISIBILITY_TIMEOUT_SECONDS,
+  MIN_RETENTION_SECONDS,
+} from "../../../queue/index.js";
 import type { Logger } from "../../../queue/types.js";
 import { InvalidBackendOptionError } from "./errors.js";
 
@@ -150,11 +155,9 @@ export const VERCEL_BACKEND_DEFAULTS: Readonly<BackendTunables> = Object.freeze(
 });
 
 /** The longest visibility timeout (lease or delay) the Queue Service accepts, in seconds. */
-export const MAX_VISIBILITY_SECONDS = 3600;
+export const MAX_VISIBILITY_SECONDS = MAX_VISIBILITY_TIMEOUT_SECONDS;
 
-/** Shortest and longest message retention the Queue Service accepts, in seconds. */
-export const MIN_RETENTION_SECONDS = 60;
-export const MAX_RETENTION_SECONDS = 604_800;
+export { MAX_RETENTION_SECONDS, MIN_RETENTION_SECONDS };
 
 /** Retention the Queue Service applies when none is sent, in seconds. */
 export const SERVICE_DEFAULT_RETENTION_SECONDS = 86_400;
