@@ -374,6 +374,26 @@ describe("subscriptions", () => {
     await eventually(() => second.pushes.length === 1, "one push to t1");
   });
 
+  it("visits every topic of a wildcard subscription in turn, so no message is left unpushed", async () => {
+    // Regression: the round robin over the subscription's topics offset each step from the
+    // position it had just moved, so with two topics one scan visited one topic twice and
+    // never the other; a message sent there then waited for an unrelated push to wake it.
+    const callback = await startCallbackServer();
+    const service = await startService({
+      subscriptions: [{ topic: "*", consumerGroup: "all", url: callback.url }],
+    });
+    const order = ["t1", "t2", "t1", "t3", "t2", "t1", "t3", "t3", "t2"];
+
+    for (const [index, topic] of order.entries()) {
+      await send(service, topic, JSON.stringify(index));
+      await eventually(() => callback.pushes.length === index + 1, `push ${index} (${topic})`);
+      await eventually(() => service.stats().subscriptions[0]?.inFlight === 0, "the push to end");
+    }
+
+    const pushed = callback.pushes.map((p) => p.headers["ce-vqsqueuename"]);
+    expect(pushed).toEqual(order);
+  });
+
   it("stops pushing once the subscription is removed", async () => {
     const callback = await startCallbackServer();
     const service = await startService();

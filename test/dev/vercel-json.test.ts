@@ -1,15 +1,28 @@
 /** Subscriptions from vercel.json queue triggers, consumer group names and route paths. */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import "@vercel/queue";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import {
   readVercelJsonSubscriptions,
   routePathForFunction,
   sanitizeConsumerName,
   VercelJsonError,
 } from "../../src/dev/index.js";
+
+/** Temporary folders made by this file, removed at its end. */
+const tempDirs: string[] = [];
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "vw-vercel-json-"));
+  tempDirs.push(dir);
+  return dir;
+}
+
+afterAll(() => {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 describe("sanitizeConsumerName", () => {
   it.each([
@@ -97,7 +110,7 @@ describe("readVercelJsonSubscriptions", () => {
   });
 
   it("reads the file from disk", () => {
-    const dir = mkdtempSync(join(tmpdir(), "vw-vercel-json-"));
+    const dir = tempDir();
     const path = join(dir, "vercel.json");
     writeFileSync(path, JSON.stringify(config));
 
@@ -167,7 +180,7 @@ describe("readVercelJsonSubscriptions", () => {
   });
 
   it("names the file when it is missing or not JSON", () => {
-    const dir = mkdtempSync(join(tmpdir(), "vw-vercel-json-"));
+    const dir = tempDir();
     const broken = join(dir, "vercel.json");
     writeFileSync(broken, "{ not json");
 

@@ -65,8 +65,11 @@ class ActiveSubscription {
   /** Groups in turn, starting after the one served last, so no topic starves the others. */
   *groupsInTurn(): Generator<ConsumerGroup> {
     const count = this.groups.length;
+    // Fixed before the loop: `turn` moves with each group visited, and offsetting from the
+    // moved value would visit some groups twice and skip others (a message left unpushed).
+    const start = this.turn;
     for (let i = 0; i < count; i++) {
-      const index = (this.turn + i) % count;
+      const index = (start + i) % count;
       this.turn = index + 1;
       yield this.groups[index] as ConsumerGroup;
     }
