@@ -3,7 +3,7 @@
  * place of Ctrl+C, plus one real process stopped with SIGTERM.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,12 +19,21 @@ interface Run {
 }
 
 const running: Run[] = [];
+const tempDirs: string[] = [];
 afterEach(async () => {
   for (const run of running.splice(0)) {
     run.stop();
     await run.exit;
   }
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+
+/** A fresh folder under the system temp dir, removed after the test. */
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "vw-cli-"));
+  tempDirs.push(dir);
+  return dir;
+}
 
 function run(args: string[], cwd = process.cwd()): Run {
   const stdout: string[] = [];
@@ -100,7 +109,7 @@ describe("vercel-workers dev", () => {
   });
 
   it("serves the triggers of ./vercel.json when --app-url is given", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "vw-cli-"));
+    const dir = tempDir();
     writeFileSync(
       join(dir, "vercel.json"),
       JSON.stringify({
@@ -126,7 +135,7 @@ describe("vercel-workers dev", () => {
   });
 
   it("notes a ./vercel.json it cannot use without --app-url", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "vw-cli-"));
+    const dir = tempDir();
     writeFileSync(join(dir, "vercel.json"), "{}");
 
     const handle = run(["dev", "--port", "0", "--json"], dir);
@@ -173,7 +182,7 @@ describe("vercel-workers dev", () => {
   });
 
   it("exits 1 for an unreadable vercel.json", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "vw-cli-"));
+    const dir = tempDir();
     writeFileSync(join(dir, "vercel.json"), "{ broken");
 
     const handle = run(["dev", "--port", "0", "--app-url", "http://localhost:3000"], dir);
