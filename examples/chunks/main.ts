@@ -115,7 +115,7 @@ function announce(
   process.stderr.write(
     `app listening on ${app.url}; using the Queue Service at ${queueUrl}.\n` +
       `It must push topic "chunks" to ${app.callbackUrl}, e.g.\n` +
-      `  npx vercel-workers dev --subscribe chunks=${app.callbackUrl}\n`,
+      `  node --import tsx src/cli/main.ts dev --subscribe chunks=${app.callbackUrl}\n`,
   );
   if (config.port === 0)
     process.stderr.write("(PORT=0 picks a random port the service cannot know)\n");
