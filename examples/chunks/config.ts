@@ -19,13 +19,19 @@ export interface ExampleConfig {
   port: number;
   /** Redis for the results; `undefined` keeps them in memory. Env: `REDIS_URL`. */
   redisUrl: string | undefined;
-  /** Key prefix of the Redis result store. Env: `CHUNKS_KEY_PREFIX`. @default "vercel-workers:chunks-example:" */
+  /**
+   * Key prefix of the Redis result store. Env: `CHUNKS_KEY_PREFIX`.
+   * @default "vercel-workers:chunks-example:"
+   */
   redisKeyPrefix: string;
   /** Chunks the CSV is split into (one task each). Env: `CHUNKS`. @default 100 */
   chunks: number;
   /** Seconds the deferred task is held back. Env: `CHUNKS_DEFER_SECONDS`. @default 3 */
   deferSeconds: number;
-  /** Longest wait for the batch before giving up, in seconds. Env: `CHUNKS_TIMEOUT_SECONDS`. @default 60 */
+  /**
+   * Longest wait for the batch before giving up, in seconds. Env: `CHUNKS_TIMEOUT_SECONDS`.
+   * @default 60
+   */
   timeoutSeconds: number;
 }
 

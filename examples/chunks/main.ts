@@ -145,7 +145,8 @@ function notFinishedProblem(config: ExampleConfig, app: ChunksApp): string {
   const where =
     config.queueBaseUrl === undefined
       ? "the local Queue Service"
-      : `the Queue Service at ${config.queueBaseUrl} (does it push topic "chunks" to ${app.callbackUrl}?)`;
+      : `the Queue Service at ${config.queueBaseUrl} ` +
+        `(does it push topic "chunks" to ${app.callbackUrl}?)`;
 
   return `not every task finished within ${config.timeoutSeconds} s; check ${where}`;
 }

@@ -119,7 +119,8 @@ export function summaryLines(
 ): string[] {
   const { directTotals } = context.expected;
   const lines = [
-    `chunks example: ${tasks.length} tasks via ${context.queueServiceUrl}, results in ${context.resultStore}`,
+    `chunks example: ${tasks.length} tasks via ${context.queueServiceUrl}, ` +
+      `results in ${context.resultStore}`,
     `status: ${formatCounts(countByStatus(tasks))}`,
     `rows: ${verdict.combined.rows.toLocaleString("en-US")} by the tasks, ` +
       `${directTotals.rows.toLocaleString("en-US")} in the CSV`,
@@ -136,7 +137,8 @@ export function summaryLines(
   }
 
   lines.push(
-    `  ${"total".padEnd(8)} ${pad(formatCents(sum(verdict.combined)))} | ${pad(formatCents(sum(directTotals)))}`,
+    `  ${"total".padEnd(8)} ${pad(formatCents(sum(verdict.combined)))} | ` +
+      pad(formatCents(sum(directTotals))),
   );
 
   for (const kind of ["flaky", "always-fails", "deferred"] as const) {
@@ -205,7 +207,8 @@ function checkDeferred(result: ResultView, runAfter: Date | undefined): string |
   }
 
   if (result.startedAt.getTime() < runAfter.getTime()) {
-    return `started at ${result.startedAt.toISOString()}, before its runAfter ${runAfter.toISOString()}`;
+    const startedAt = result.startedAt.toISOString();
+    return `started at ${startedAt}, before its runAfter ${runAfter.toISOString()}`;
   }
 
   return undefined;
@@ -231,7 +234,8 @@ function describeSingle(tracked: TrackedTask): string {
   const delay = (tracked.runAfter.getTime() - enqueued) / 1000;
   const margin = (result.startedAt.getTime() - tracked.runAfter.getTime()) / 1000;
 
-  return `${base}; runAfter enqueue + ${delay.toFixed(1)} s, started ${margin.toFixed(2)} s after it`;
+  const started = `started ${margin.toFixed(2)} s after it`;
+  return `${base}; runAfter enqueue + ${delay.toFixed(1)} s, ${started}`;
 }
 
 function sum(totals: SalesTotals): number {
