@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
+import { type ConsumerTimes, forkConsumer } from "./e2e-consumer-process.js";
 import {
   type LatencySummary,
   nowMs,
@@ -38,6 +39,11 @@ export interface SideFigures {
   /** Jobs finished per second, first enqueue to last completion. */
   tasksPerSecond: number;
   throughputSeconds: number;
+  /**
+   * CPU time (user + system) of the bench process per task during the throughput run, in ms;
+   * the work of the other processes of a layout (Queue Service, consumer, Redis) is not in it.
+   */
+  cpuPerTaskMs: number;
   /** Enqueue (before the call) to start of the function, at the light fixed rate. */
   startLatency: LatencySummary;
   /** Enqueue to "finished" as the process sees it (BullMQ: completed event). */
@@ -50,25 +56,24 @@ interface JobData {
   enqueuedAt: number;
 }
 
-/** Runs both measures on BullMQ and cleans every key it made. */
-export async function benchBullmq(plan: BenchPlan): Promise<SideFigures> {
+/**
+ * Runs both measures on BullMQ and cleans every key it made. With `ownProcess` the worker runs
+ * in a process of its own (e2e-bullmq-worker.ts), as the callback route does in the `split`
+ * layout of the vercel-workers side.
+ */
+export async function benchBullmq(plan: BenchPlan, ownProcess = false): Promise<SideFigures> {
   const prefix = `vw-bench-bull-${randomUUID()}`;
   const connection = { url: plan.redisUrl, maxRetriesPerRequest: null };
   const queue = new Queue<JobData>("e2e", { connection, prefix });
-  const startedAt = new Map<number, number>();
-  const finishedAt = new Map<number, number>();
+  const times: ConsumerTimes = { startedAt: new Map(), finishedAt: new Map(), arrivals: [] };
+  const { startedAt, finishedAt } = times;
 
-  const worker = new Worker<JobData>(
-    "e2e",
-    async (job) => {
-      startedAt.set(job.data.seq, nowMs());
-    },
-    { connection, prefix, concurrency: plan.concurrency },
-  );
-  worker.on("completed", (job) => finishedAt.set(job.data.seq, nowMs()));
+  const worker = ownProcess
+    ? await workerProcess(plan, prefix, times)
+    : workerInProcess(plan, prefix, times);
 
   try {
-    await worker.waitUntilReady();
+    await worker.ready;
     await queue.waitUntilReady();
 
     await throughputRun(queue, { ...plan, tasks: plan.warmup }, finishedAt);
@@ -80,7 +85,7 @@ export async function benchBullmq(plan: BenchPlan): Promise<SideFigures> {
     const latency = await latencyRun(queue, plan, startedAt, finishedAt);
 
     return {
-      name: "BullMQ",
+      name: ownProcess ? "BullMQ (worker own-process)" : "BullMQ",
       ...throughput,
       ...latency,
       notes: [`worker concurrency ${plan.concurrency}, prefix ${prefix} (deleted)`],
@@ -93,12 +98,53 @@ export async function benchBullmq(plan: BenchPlan): Promise<SideFigures> {
   }
 }
 
+/** A BullMQ worker as the bench drives it. */
+interface WorkerHandle {
+  ready: Promise<unknown>;
+  close(): Promise<void>;
+}
+
+function workerInProcess(plan: BenchPlan, prefix: string, times: ConsumerTimes): WorkerHandle {
+  const connection = { url: plan.redisUrl, maxRetriesPerRequest: null };
+  const worker = new Worker<JobData>(
+    "e2e",
+    async (job) => {
+      times.startedAt.set(job.data.seq, nowMs());
+    },
+    { connection, prefix, concurrency: plan.concurrency },
+  );
+  worker.on("completed", (job) => times.finishedAt.set(job.data.seq, nowMs()));
+
+  return { ready: worker.waitUntilReady(), close: () => worker.close() };
+}
+
+async function workerProcess(
+  plan: BenchPlan,
+  prefix: string,
+  times: ConsumerTimes,
+): Promise<WorkerHandle> {
+  const consumer = forkConsumer(
+    "./e2e-bullmq-worker.ts",
+    {
+      BENCH_REDIS_URL: plan.redisUrl,
+      BENCH_PREFIX: prefix,
+      BENCH_CONCURRENCY: String(plan.concurrency),
+    },
+    times,
+  );
+
+  return { ready: consumer.next("ready"), close: () => consumer.stop() };
+}
+
 async function throughputRun(
   queue: Queue<JobData>,
   plan: BenchPlan,
   finishedAt: Map<number, number>,
-): Promise<Pick<SideFigures, "enqueuePerSecond" | "tasksPerSecond" | "throughputSeconds">> {
+): Promise<
+  Pick<SideFigures, "enqueuePerSecond" | "tasksPerSecond" | "throughputSeconds" | "cpuPerTaskMs">
+> {
   const first = nowMs();
+  const cpuBefore = process.cpuUsage();
   await runPool(plan.tasks, plan.enqueuers, async (seq) => {
     await queue.add("noop", { seq, enqueuedAt: nowMs() });
   });
@@ -114,6 +160,7 @@ async function throughputRun(
   return {
     enqueuePerSecond: plan.tasks / ((enqueued - first) / 1000),
     tasksPerSecond: plan.tasks / ((last - first) / 1000),
+    cpuPerTaskMs: cpuMs(process.cpuUsage(cpuBefore)) / plan.tasks,
     throughputSeconds: (last - first) / 1000,
   };
 }
@@ -142,6 +189,11 @@ async function latencyRun(
     startLatency: summarize(deltas(enqueuedAt, startedAt)),
     finishLatency: summarize(deltas(enqueuedAt, finishedAt)),
   };
+}
+
+/** User + system time of a `process.cpuUsage()` difference, in ms. */
+export function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
 }
 
 /** `later[i] - earlier[i]` for every i in both maps. */

@@ -25,12 +25,13 @@ import {
   taskBackends,
   taskEvents,
 } from "../src/tasks/index.js";
-import { type BenchPlan, deleteKeys, deltas, type SideFigures } from "./e2e-bullmq.js";
+import { type BenchPlan, cpuMs, deleteKeys, deltas, type SideFigures } from "./e2e-bullmq.js";
+import { type ConsumerTimes, forkConsumer } from "./e2e-consumer-process.js";
 import { nowMs, runAtRate, runPool, summarize, waitUntil } from "./e2e-measure.js";
 
-const TOPIC = "bench-e2e";
+export const TOPIC = "bench-e2e";
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const STORE_ALIAS = "bench-e2e";
+export const STORE_ALIAS = "bench-e2e";
 /** Topic of the component probes; no subscription, so nothing consumes it. */
 const PROBE_TOPIC = "bench-e2e-probe";
 
@@ -47,14 +48,24 @@ export interface StageFigures {
 }
 
 /** Where the no-op task records its start; swapped per run (a task is registered once). */
-const noopStarts = { current: new Map<number, number>() };
+export const noopStarts: { current: { set(seq: number, at: number): unknown } } = {
+  current: new Map<number, number>(),
+};
 
-const noop = task({ name: "bench.noop", queueName: TOPIC }, async function noop(seq: number) {
-  noopStarts.current.set(seq, nowMs());
-});
+export const noop = task(
+  { name: "bench.noop", queueName: TOPIC },
+  async function noop(seq: number) {
+    noopStarts.current.set(seq, nowMs());
+  },
+);
 
-/** Where the local Queue Service runs: in the bench process, or as `vercel-workers dev`. */
-export type ServiceLayout = "in-process" | "own-process";
+/**
+ * Where things run. `in-process`: Queue Service, callback route and enqueuers all in the bench
+ * process. `own-process`: the Queue Service as `vercel-workers dev`, the rest in the bench
+ * process. `split`: the Queue Service as `vercel-workers dev`, the callback route (the consumer
+ * app) in a process of its own (e2e-app.ts), enqueuers and measuring in the bench process.
+ */
+export type ServiceLayout = "in-process" | "own-process" | "split";
 
 /** The local Queue Service the harness talks to, wherever it runs. */
 interface ServiceHandle {
@@ -64,7 +75,6 @@ interface ServiceHandle {
 
 interface Harness {
   service: ServiceHandle;
-  server: Server;
   store: RedisResultStore;
   noop: Task<[number], void>;
   startedAt: Map<number, number>;
@@ -152,7 +162,7 @@ export async function benchVercelWorkers(
     const latency = await latencyRun(harness, plan);
 
     return {
-      name: `vercel-workers (Queue Service ${layout})`,
+      name: layoutName(layout),
       ...throughput,
       ...latency,
       notes: [
@@ -170,32 +180,22 @@ async function startHarness(
   prefix: string,
   layout: ServiceLayout,
 ): Promise<Harness> {
-  const startedAt = new Map<number, number>();
-  const finishedAt = new Map<number, number>();
-  const arrivals: number[] = [];
+  const times: ConsumerTimes = { startedAt: new Map(), finishedAt: new Map(), arrivals: [] };
+  const { startedAt, finishedAt, arrivals } = times;
   noopStarts.current = startedAt;
 
   const store = new RedisResultStore({ url: plan.redisUrl, keyPrefix: prefix });
   registerResultStore(STORE_ALIAS, store);
 
-  const stopListening = taskEvents.on("taskFinished", ({ taskResult }) => {
-    finishedAt.set(taskResult.args[0] as number, nowMs());
-  });
-
-  const callback = createNodeTaskCallbackHandler({ tasks: [noop] });
-  const server = createServer((req, res) => {
-    arrivals.push(nowMs());
-    void callback(req, res);
-  });
-  const port = await new Promise<number>((resolve) =>
-    server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)),
-  );
-  const callbackUrl = `http://127.0.0.1:${port}/api/queue/callback`;
+  const app =
+    layout === "split" ? await appProcess(plan, prefix, times) : await appInProcess(times);
+  const callbackUrl = `http://127.0.0.1:${app.port}/api/queue/callback`;
 
   const service =
     layout === "in-process"
       ? await inProcessService(callbackUrl, plan.concurrency)
       : await devProcessService(callbackUrl, plan.concurrency);
+  await app.configure(service.url);
   configureTasks({
     default: {
       backend: VercelQueuesBackend,
@@ -211,7 +211,6 @@ async function startHarness(
 
   return {
     service,
-    server,
     store,
     noop,
     startedAt,
@@ -219,12 +218,8 @@ async function startHarness(
     arrivals,
     lastId: "",
     async close() {
-      stopListening();
       await service.close();
-      await new Promise((resolve) => {
-        server.close(resolve);
-        server.closeAllConnections();
-      });
+      await app.close();
       await taskBackends.close();
       resetTaskConfiguration();
       await store.close();
@@ -233,12 +228,75 @@ async function startHarness(
   };
 }
 
+/** The consumer app (callback route on node:http) as the harness drives it. */
+interface AppHandle {
+  port: number;
+  /** Tells the app where the Queue Service is (its acknowledgements go there). */
+  configure(serviceUrl: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The callback route in the bench process; shares the bench's task configuration. */
+async function appInProcess(times: ConsumerTimes): Promise<AppHandle> {
+  const stopListening = taskEvents.on("taskFinished", ({ taskResult }) => {
+    times.finishedAt.set(taskResult.args[0] as number, nowMs());
+  });
+
+  const callback = createNodeTaskCallbackHandler({ tasks: [noop] });
+  const server: Server = createServer((req, res) => {
+    times.arrivals.push(nowMs());
+    void callback(req, res);
+  });
+  const port = await new Promise<number>((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)),
+  );
+
+  return {
+    port,
+    configure: async () => undefined,
+    async close() {
+      stopListening();
+      await new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** The callback route in a process of its own (e2e-app.ts), reporting its times over IPC. */
+async function appProcess(
+  plan: BenchPlan,
+  prefix: string,
+  times: ConsumerTimes,
+): Promise<AppHandle> {
+  const consumer = forkConsumer(
+    "./e2e-app.ts",
+    { BENCH_REDIS_URL: plan.redisUrl, BENCH_PREFIX: prefix },
+    times,
+  );
+  const { port } = await consumer.next("listening");
+
+  return {
+    port,
+    async configure(serviceUrl) {
+      const ready = consumer.next("ready");
+      consumer.send({ type: "configure", serviceUrl });
+      await ready;
+    },
+    close: () => consumer.stop(),
+  };
+}
+
 async function throughputRun(
   harness: Harness,
   plan: BenchPlan,
-): Promise<Pick<SideFigures, "enqueuePerSecond" | "tasksPerSecond" | "throughputSeconds">> {
+): Promise<
+  Pick<SideFigures, "enqueuePerSecond" | "tasksPerSecond" | "throughputSeconds" | "cpuPerTaskMs">
+> {
   const ids: string[] = [];
   const first = nowMs();
+  const cpuBefore = process.cpuUsage();
   await runPool(plan.tasks, plan.enqueuers, async (seq) => {
     ids.push((await harness.noop.enqueue(seq)).id);
   });
@@ -255,6 +313,7 @@ async function throughputRun(
   return {
     enqueuePerSecond: plan.tasks / ((enqueued - first) / 1000),
     tasksPerSecond: plan.tasks / ((last - first) / 1000),
+    cpuPerTaskMs: cpuMs(process.cpuUsage(cpuBefore)) / plan.tasks,
     throughputSeconds: (last - first) / 1000,
   };
 }
@@ -388,4 +447,10 @@ function stageBreakdown(
     callbackToStart: summarize(deltas(arrivedAt, harness.startedAt)),
     startToFinished: summarize(deltas(harness.startedAt, harness.finishedAt)),
   };
+}
+
+function layoutName(layout: ServiceLayout): string {
+  if (layout === "split") return "vercel-workers (split: service, app, enqueuers apart)";
+
+  return `vercel-workers (Queue Service ${layout})`;
 }

@@ -6,12 +6,16 @@
  *
  *   npx tsx bench/e2e.ts
  *
- * vercel-workers runs twice: with the local Queue Service inside the bench process (as `npm start`
- * runs it), and with it in its own process (`vercel-workers dev`, as in the two-terminal flow).
+ * vercel-workers runs in three layouts: with the local Queue Service inside the bench process (as
+ * `npm start` runs it); with it in its own process (`vercel-workers dev`, as in the two-terminal
+ * flow); and `split`, where the callback route (the consumer app) also runs in a process of its
+ * own, apart from the enqueuers, as an app's enqueuing function and its queue consumer are
+ * separate functions on Vercel. BullMQ runs with its worker in the bench process, and (when the
+ * split layout runs) with its worker in a process of its own, to compare like with like.
  *
  * Knobs (env): BENCH_TASKS (5000), BENCH_ENQUEUERS (32), BENCH_CONCURRENCY (32), BENCH_RATE
- * (50 per s), BENCH_SECONDS (10), BENCH_WARMUP (500), BENCH_LAYOUT (both | in-process | own-process),
- * REDIS_URL (redis://127.0.0.1:6379).
+ * (50 per s), BENCH_SECONDS (10), BENCH_WARMUP (500), BENCH_LAYOUT (all | both | in-process |
+ * own-process | split; `both` = in-process and own-process), REDIS_URL (redis://127.0.0.1:6379).
  */
 import os from "node:os";
 import { type BenchPlan, benchBullmq, type SideFigures } from "./e2e-bullmq.js";
@@ -66,6 +70,9 @@ function printSide(side: SideFigures, plan: BenchPlan): void {
       `${figure(side.tasksPerSecond)} tasks/s (${side.throughputSeconds.toFixed(2)} s)`,
     ),
   );
+  console.log(
+    row("bench-process CPU per task", `${side.cpuPerTaskMs.toFixed(3)} ms (throughput run)`),
+  );
   console.log(latencyRow("enqueue→start latency (ms)", side.startLatency));
   console.log(latencyRow("enqueue→finished latency (ms)", side.finishLatency));
   for (const note of side.notes) console.log(`  note: ${note}`);
@@ -101,21 +108,30 @@ async function main(): Promise<void> {
   );
   console.log(
     `host: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}; ` +
-      "the app, its callback route, the enqueuers and BullMQ's worker run in this process",
+      "the enqueuers and the measuring run in this process; the callback route and BullMQ's " +
+      "worker too, except in the split layout / the worker own-process run",
   );
 
-  const ours = [];
-  for (const layout of layouts()) ours.push(await benchVercelWorkers(plan, layout));
-  const bullmq = await benchBullmq(plan);
+  const chosen = layouts();
+  const ours: { side: Awaited<ReturnType<typeof benchVercelWorkers>>; split: boolean }[] = [];
+  for (const layout of chosen) {
+    ours.push({ side: await benchVercelWorkers(plan, layout), split: layout === "split" });
+  }
+  const bullmqShared = chosen.some((layout) => layout !== "split")
+    ? await benchBullmq(plan)
+    : undefined;
+  const bullmqSplit = chosen.includes("split") ? await benchBullmq(plan, true) : undefined;
 
-  for (const side of ours) {
+  for (const { side } of ours) {
     printSide(side, plan);
     printStages(side.name, side.stages);
   }
-  printSide(bullmq, plan);
+  if (bullmqShared !== undefined) printSide(bullmqShared, plan);
+  if (bullmqSplit !== undefined) printSide(bullmqSplit, plan);
 
-  for (const side of ours) {
-    console.log(`\n${side.name} / BullMQ`);
+  for (const { side, split } of ours) {
+    const bullmq = (split ? bullmqSplit : bullmqShared) as SideFigures;
+    console.log(`\n${side.name} / ${bullmq.name}`);
     console.log(`  throughput ratio ${(side.tasksPerSecond / bullmq.tasksPerSecond).toFixed(3)}`);
     console.log(
       `  start p50 ratio  ${(side.startLatency.p50 / bullmq.startLatency.p50).toFixed(2)}`,
@@ -129,11 +145,14 @@ async function main(): Promise<void> {
 }
 
 function layouts(): ServiceLayout[] {
-  const chosen = process.env.BENCH_LAYOUT ?? "both";
+  const chosen = process.env.BENCH_LAYOUT ?? "all";
+  if (chosen === "all") return ["in-process", "own-process", "split"];
   if (chosen === "both") return ["in-process", "own-process"];
-  if (chosen === "in-process" || chosen === "own-process") return [chosen];
+  if (chosen === "in-process" || chosen === "own-process" || chosen === "split") return [chosen];
 
-  throw new Error(`BENCH_LAYOUT must be both, in-process or own-process, got "${chosen}"`);
+  throw new Error(
+    `BENCH_LAYOUT must be all, both, in-process, own-process or split, got "${chosen}"`,
+  );
 }
 
 main().then(

@@ -35,5 +35,6 @@ export {
   type JsonValue,
   type ResultStore,
   type ResultStoreMutate,
+  type ResultStoreUpdateOptions,
   type ResultStoreWriteOptions,
 } from "./store.js";

@@ -4,8 +4,9 @@
  * transport failures into `ResultStoreConnectionError`s that name the URL without its password.
  *
  * A client the store creates connects lazily and gives up on a command after one reconnect
- * attempt, so an unreachable server fails the call quickly instead of queueing it forever. A
- * client passed in by the caller keeps the caller's settings and is never closed here.
+ * attempt, so an unreachable server fails the call quickly instead of queueing it forever, and
+ * pipelines automatically (commands issued in one event-loop turn leave in one write). A client
+ * passed in by the caller keeps the caller's settings and is never closed here.
  */
 
 import type { Redis, RedisOptions } from "ioredis";
@@ -216,6 +217,8 @@ export class RedisConnection {
       connectTimeout: this.#options.connectTimeoutMs,
       commandTimeout: this.#options.commandTimeoutMs,
       maxRetriesPerRequest: 1,
+      // Concurrent tasks' commands of one event-loop turn share one socket write.
+      enableAutoPipelining: true,
     });
 
     // Without a listener ioredis prints every connection error to the console.

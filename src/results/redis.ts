@@ -9,6 +9,15 @@
  * up to `maxUpdateAttempts` times. Unlike WATCH/MULTI/EXEC, this needs no connection of its own
  * per update (WATCH state belongs to a connection, and ioredis shares one connection between all
  * calls), so it is safe on a caller's shared client and costs two round trips when uncontended.
+ *
+ * With `options.expected` (the caller's guess of the stored value) the read is skipped: the
+ * guess goes to the script as the value to compare with, so a right guess costs one round trip.
+ * On a wrong guess the script answers with the real value (it read it anyway), and the update
+ * goes on from there as if it had read it; the guess never counts as a lost race.
+ *
+ * A client the store creates uses ioredis `enableAutoPipelining`: commands issued in the same
+ * event-loop turn (by concurrent tasks) leave in one socket write instead of one each, which
+ * under load is most of ioredis's CPU time. A caller's own client keeps its own setting.
  */
 
 import type { Redis } from "ioredis";
@@ -20,6 +29,7 @@ import type {
   JsonValue,
   ResultStore,
   ResultStoreMutate,
+  ResultStoreUpdateOptions,
   ResultStoreWriteOptions,
 } from "./store.js";
 import { DEFAULT_KEY_PREFIX } from "./store.js";
@@ -84,19 +94,23 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
 /** Default of {@link RedisResultStoreOptions.maxUpdateAttempts}. */
 export const DEFAULT_MAX_UPDATE_ATTEMPTS = 50;
 
-// Sets KEYS[1] to ARGV[3] with TTL ARGV[4] only if it still holds what the caller read:
-// ARGV[1] is "1" when a value was read (ARGV[2]) and "0" when the key was missing.
-// Answers 1 when it wrote, 0 when another writer changed the key in between.
+// Sets KEYS[1] to ARGV[3] with TTL ARGV[4] only if it still holds what the caller read (or
+// guessed): ARGV[1] is "1" when a value was read (ARGV[2]) and "0" when the key was missing.
+// Answers the integer 1 when it wrote; otherwise the value it found instead (nil: missing),
+// which saves a caller that guessed wrong a second read.
 const COMPARE_AND_SET = `
 local current = redis.call('GET', KEYS[1])
 if ARGV[1] == '1' then
-  if current ~= ARGV[2] then return 0 end
+  if current ~= ARGV[2] then return current end
 elseif current then
-  return 0
+  return current
 end
 redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[4])
 return 1
 `;
+
+/** What the compare-and-set found: it wrote, or the key held `current` instead. */
+type CompareAndSetAnswer = { written: true } | { written: false; current: string | null };
 
 let compareAndSetSha: Promise<string> | undefined;
 
@@ -162,32 +176,52 @@ export class RedisResultStore implements ResultStore {
   /**
    * Replaces the value under `key` with `mutate(current)`, atomically (see the module note).
    * `mutate` may run several times when other writers race; it gets a fresh copy each time.
+   * `options.expected`, when given, replaces the first read (see the module note).
    */
   async update(
     key: string,
     mutate: ResultStoreMutate,
-    options: ResultStoreWriteOptions,
+    options: ResultStoreUpdateOptions,
   ): Promise<JsonValue | null> {
     checkKey(key);
     checkMutate(mutate);
     const ttlSeconds = checkTtlSeconds(options);
     const storedKey = this.keyPrefix + key;
 
-    for (let attempt = 1; attempt <= this.maxUpdateAttempts; attempt++) {
-      const raw = await this.#connection.call("read a result", (redis) => redis.get(storedKey));
+    let guess = encodeGuess(options.expected);
+    let raw = guess === undefined ? await this.#read(storedKey) : guess;
+
+    for (let attempt = 1; attempt <= this.maxUpdateAttempts; ) {
       const next = mutate(raw === null ? null : decode(key, storedKey, raw));
       checkMutateResult(next);
-      if (next === undefined) {
+      if (next === undefined && guess === undefined) {
         return raw === null ? null : decode(key, storedKey, raw);
+      }
+
+      if (next === undefined) {
+        // Leaving the value alone is decided on the real value, never on a guess.
+        guess = undefined;
+        raw = await this.#read(storedKey);
+        continue;
       }
 
       assertStorableValue(key, next);
       const encoded = JSON.stringify(next);
-      if (await this.#compareAndSet(storedKey, raw, encoded, ttlSeconds)) {
+      const answer = await this.#compareAndSet(storedKey, raw, encoded, ttlSeconds);
+      if (answer.written) {
         return JSON.parse(encoded) as JsonValue;
       }
 
+      if (guess !== undefined) {
+        // A wrong guess is no lost race: go on at once from the value the script found.
+        guess = undefined;
+        raw = answer.current;
+        continue;
+      }
+
       await backOff(attempt);
+      attempt++;
+      raw = await this.#read(storedKey);
     }
 
     throw new ResultStoreConflictError(key, this.maxUpdateAttempts);
@@ -206,12 +240,16 @@ export class RedisResultStore implements ResultStore {
     await this.#connection.close();
   }
 
+  #read(storedKey: string): Promise<string | null> {
+    return this.#connection.call("read a result", (redis) => redis.get(storedKey));
+  }
+
   async #compareAndSet(
     storedKey: string,
     expected: string | null,
     encoded: string,
     ttlSeconds: number,
-  ): Promise<boolean> {
+  ): Promise<CompareAndSetAnswer> {
     const args = [storedKey, expected === null ? "0" : "1", expected ?? "", encoded, ttlSeconds];
     const sha = await scriptSha();
 
@@ -227,7 +265,28 @@ export class RedisResultStore implements ResultStore {
       }
     });
 
-    return answer === 1;
+    if (answer === 1) {
+      return { written: true };
+    }
+
+    return { written: false, current: typeof answer === "string" ? answer : null };
+  }
+}
+
+/**
+ * The stored form of a caller's guess; `undefined` when there is none, or when it cannot be
+ * encoded (a guess is only a hint: the update then reads first, as without one).
+ */
+function encodeGuess(expected: JsonValue | null | undefined): string | null | undefined {
+  if (expected === undefined || expected === null) {
+    return expected;
+  }
+
+  try {
+    const encoded: unknown = JSON.stringify(expected);
+    return typeof encoded === "string" ? encoded : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -25,6 +25,17 @@ export interface ResultStoreWriteOptions {
   ttlSeconds: number;
 }
 
+/** Options of {@link ResultStore.update}. */
+export interface ResultStoreUpdateOptions extends ResultStoreWriteOptions {
+  /**
+   * The value the caller believes is stored now (`null`: believes the key is missing), e.g. the
+   * record it wrote itself a moment ago. Only a hint that lets a store skip its read: `mutate`
+   * still sees the real value, so a wrong guess costs time, never correctness. Stores may ignore
+   * it (the memory store does). @default undefined (no guess: the store reads first)
+   */
+  expected?: JsonValue | null;
+}
+
 /**
  * Computes the next value from the current one inside {@link ResultStore.update}. It must be
  * synchronous and free of side effects: a store may call it more than once when it loses a race.
@@ -46,12 +57,13 @@ export interface ResultStore {
   /**
    * Atomically replaces the value under `key` with `mutate(current)` (`current` is `null` when
    * the key is missing) and restarts its TTL; resolves to the value now stored (`null` when
-   * nothing is). Concurrent updates of one key never lose a write.
+   * nothing is). Concurrent updates of one key never lose a write. `options.expected` may say
+   * what the caller believes is stored, so that a store can skip reading it first.
    */
   update(
     key: string,
     mutate: ResultStoreMutate,
-    options: ResultStoreWriteOptions,
+    options: ResultStoreUpdateOptions,
   ): Promise<JsonValue | null>;
 
   /** Removes the value under `key`; does nothing when there is none. */

@@ -222,6 +222,77 @@ export function describeResultStoreContract(name: string, fixture: StoreFixture)
       expect(await store.get("n")).toBe(25);
     });
 
+    it("update with a right `expected` guess writes mutate(current)", async () => {
+      await store.set("g", { n: 1 }, TTL);
+      const seen: (JsonValue | null)[] = [];
+
+      const stored = await store.update(
+        "g",
+        (current) => {
+          seen.push(current);
+          return { n: ((current as { n: number }).n ?? 0) + 1 };
+        },
+        { ...TTL, expected: { n: 1 } },
+      );
+
+      expect(stored).toEqual({ n: 2 });
+      expect(await store.get("g")).toEqual({ n: 2 });
+      expect(seen.at(-1)).toEqual({ n: 1 });
+    });
+
+    it("update with a wrong `expected` guess still mutates the real value", async () => {
+      await store.set("g", 5, TTL);
+
+      const stored = await store.update("g", increment, { ...TTL, expected: 41 });
+
+      expect(stored).toBe(6);
+      expect(await store.get("g")).toBe(6);
+    });
+
+    it("update guessing a missing key that exists mutates the real value", async () => {
+      await store.set("g", 7, TTL);
+
+      expect(await store.update("g", increment, { ...TTL, expected: null })).toBe(8);
+    });
+
+    it("update guessing a value for a missing key passes null to mutate", async () => {
+      const seen: (JsonValue | null)[] = [];
+      const stored = await store.update(
+        "none",
+        (current) => {
+          seen.push(current);
+          return current === null ? "made" : "changed";
+        },
+        { ...TTL, expected: "guess" },
+      );
+
+      expect(stored).toBe("made");
+      expect(seen.at(-1)).toBeNull();
+    });
+
+    it("update decides to leave a value alone on the real value, not the guess", async () => {
+      await store.set("g", { done: false }, TTL);
+
+      const stored = await store.update(
+        "g",
+        (current) => ((current as { done: boolean }).done ? undefined : { done: true }),
+        { ...TTL, expected: { done: true } },
+      );
+
+      expect(stored).toEqual({ done: true });
+      expect(await store.get("g")).toEqual({ done: true });
+    });
+
+    it("concurrent updates with stale guesses lose no write", async () => {
+      await store.set("n", 0, TTL);
+
+      await Promise.all(
+        Array.from({ length: 25 }, () => store.update("n", increment, { ...TTL, expected: 0 })),
+      );
+
+      expect(await store.get("n")).toBe(25);
+    });
+
     const badValues: [string, unknown, string][] = [
       ["undefined property", { a: 1, b: undefined }, "value.b"],
       ["Date", { at: new Date(0) }, "value.at"],

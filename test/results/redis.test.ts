@@ -452,3 +452,43 @@ describe("RedisResultStore in the registry", () => {
     expect(await other.get("r")).toEqual({ via: "registry" });
   });
 });
+
+describe("RedisResultStore round trips of update()", () => {
+  /** A caller's client that records the name of every command it sends. */
+  function countingStore() {
+    const client = new Redis(REDIS_URL);
+    const commands: string[] = [];
+    const send = client.sendCommand.bind(client);
+    client.sendCommand = (command, stream) => {
+      commands.push(command.name);
+      return send(command, stream);
+    };
+    const store = openStore({ url: undefined, client });
+    stores.push({ close: async () => client.quit() } as unknown as RedisResultStore);
+
+    return { store, commands };
+  }
+
+  it("a right `expected` guess skips the read: one script call", async () => {
+    const { store, commands } = countingStore();
+    await store.set("k", { n: 1 }, { ttlSeconds: 60 });
+    commands.length = 0;
+
+    await store.update("k", () => ({ n: 2 }), { ttlSeconds: 60, expected: { n: 1 } });
+
+    expect(commands.filter((name) => name !== "eval")).toEqual(["evalsha"]);
+    expect(await store.get("k")).toEqual({ n: 2 });
+  });
+
+  it("a wrong guess costs no extra read: the script answers with the real value", async () => {
+    const { store, commands } = countingStore();
+    await store.set("k", 5, { ttlSeconds: 60 });
+    await store.update("warm", () => 1, { ttlSeconds: 60 });
+    commands.length = 0;
+
+    await store.update("k", (n) => (n as number) + 1, { ttlSeconds: 60, expected: 1 });
+
+    expect(commands).toEqual(["evalsha", "evalsha"]);
+    expect(await store.get("k")).toBe(6);
+  });
+});

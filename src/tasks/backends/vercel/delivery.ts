@@ -28,7 +28,7 @@ import type { MessageMetadata } from "../../../consumer/types.js";
 import { TaskContext } from "../../context.js";
 import { emitTaskEvent } from "../../events.js";
 import { runTaskAttempt, type TaskAttemptOutcome } from "../../execution.js";
-import type { JsonValue } from "../../json.js";
+import type { JsonObject, JsonValue } from "../../json.js";
 import { TaskResult } from "../../result.js";
 import { Task } from "../../task.js";
 import type { TaskError } from "../../task-error.js";
@@ -102,6 +102,8 @@ class TaskDelivery {
   readonly #key: string;
   /** Whether the attempt had to start from a fresh record (see `#attemptNumber`). */
   #recordWasMissing = false;
+  /** The record as this attempt's start wrote it: what its finish expects to find. */
+  #startedRecord: JsonObject | undefined;
 
   constructor(envelope: TaskEnvelope, metadata: MessageMetadata, context: TaskDeliveryContext) {
     this.#envelope = envelope;
@@ -253,14 +255,25 @@ class TaskDelivery {
         const existing = this.#parse(current);
         this.#recordWasMissing = existing === null;
         plan = planStart(existing ?? this.#fresh(), identity, maxAttempts);
-        return plan.kind === "started" || plan.kind === "exhausted"
-          ? toStoredRecord(plan.stored)
-          : undefined;
+        this.#startedRecord =
+          plan.kind === "started" || plan.kind === "exhausted"
+            ? toStoredRecord(plan.stored)
+            : undefined;
+        return this.#startedRecord;
       },
-      this.#backend.writeOptions,
+      { ...this.#backend.writeOptions, expected: this.#expectedAtStart() },
     );
 
     return plan;
+  }
+
+  /**
+   * What a first delivery most likely finds: the READY record that `enqueue` stored, rebuilt
+   * from the envelope, so that the store can skip reading it. Later deliveries find a record
+   * changed by earlier attempts, so they make no guess (see `ResultStoreUpdateOptions`).
+   */
+  #expectedAtStart(): JsonObject | undefined {
+    return this.#metadata.deliveryCount <= 1 ? toStoredRecord(this.#fresh()) : undefined;
   }
 
   #busy(): Directive {
@@ -277,7 +290,7 @@ class TaskDelivery {
     outcome: TaskAttemptOutcome,
   ): Promise<Directive | undefined> {
     const write = this.#writeFor(started.result, outcome);
-    const snapshot = toStoredRecord(started);
+    const snapshot = this.#startedRecord ?? toStoredRecord(started);
     let written: StoredResult | "stale" = "stale";
 
     await this.#backend.store.update(
@@ -288,7 +301,8 @@ class TaskDelivery {
         written = planFinish(stored, token, write, new Date());
         return written === "stale" ? undefined : toStoredRecord(written);
       },
-      this.#backend.writeOptions,
+      // Unless a newer attempt took over, the record is still the one this attempt's start wrote.
+      { ...this.#backend.writeOptions, expected: snapshot },
     );
 
     return this.#afterFinish(written, write);
