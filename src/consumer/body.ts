@@ -3,6 +3,7 @@
  * most `maxBytes` of memory before it is refused.
  */
 
+import { concatBytes } from "../queue/bytes.js";
 import { PayloadTooLargeError } from "./errors.js";
 
 /**
@@ -48,20 +49,7 @@ async function readStream(
     chunks.push(value);
   }
 
-  return concat(chunks, total);
-}
-
-/** Joins chunks into one array (no copy when there is a single chunk). */
-export function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  // A single chunk is the request's own buffer: no need to copy it.
   if (chunks.length === 1 && chunks[0] !== undefined) return chunks[0];
-
-  const out = new Uint8Array(total);
-  let offset = 0;
-
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-
-  return out;
+  return concatBytes(chunks, total);
 }

@@ -98,7 +98,12 @@ export async function processCallback(
   }
 }
 
-/** The response for an error that ended a callback before or outside the handler. */
+/**
+ * The response for an error that ended a callback before or outside the handler. The caller
+ * is not authenticated, so a Queue Service failure is answered with a generic message and the
+ * error's stable code only; its detail goes to the logger. Errors of this layer keep their own
+ * message: it describes the caller's bad input (4xx) or this route's set-up (5xx).
+ */
 export function errorResult(consumer: Pick<Consumer, "logger">, error: unknown): CallbackResult {
   if (isConsumerError(error)) {
     if (error.status >= 500) consumer.logger?.error?.(`vercel-workers: ${error.message}`, error);
@@ -106,15 +111,12 @@ export function errorResult(consumer: Pick<Consumer, "logger">, error: unknown):
   }
 
   consumer.logger?.error?.("vercel-workers: failed to process a queue callback", error);
+  const code = isQueueError(error) ? error.code : "internal_error";
 
-  if (isQueueError(error)) {
-    return result(500, {
-      error: `Failed to process the queue message: ${error.message}`,
-      code: error.code,
-    });
-  }
-
-  return result(500, { error: "Failed to process the queue message.", code: "internal_error" });
+  return result(500, {
+    error: "Failed to process the queue message; the server log has the details.",
+    code,
+  });
 }
 
 async function handleEvent(consumer: Consumer, event: CallbackEvent): Promise<CallbackResult> {

@@ -18,6 +18,11 @@ export const LEASE_GONE_CODES: ReadonlySet<string> = new Set([
 ]);
 
 const SETTLE_ATTEMPTS = 4;
+/**
+ * No new attempt starts after this long: each attempt may itself take the client's timeout
+ * times its retry attempts, and a lease past its end is lost anyway.
+ */
+export const SETTLE_BUDGET_MS = 30_000;
 const SETTLE_RETRY_MIN_MS = 200;
 const SETTLE_RETRY_MAX_MS = 2_000;
 
@@ -53,13 +58,15 @@ export function changeVisibility(
 
 /**
  * Runs `call` until it succeeds, the lease turns out to be gone, or the failures are not
- * transient / too many (then a `SettleFailedError` carrying the last error is thrown).
+ * transient / too many / past {@link SETTLE_BUDGET_MS} (then a `SettleFailedError` carrying the
+ * last error is thrown).
  */
 async function withRetries(
   action: "acknowledge" | "reschedule" | "release",
   lease: LeaseRef,
   call: () => Promise<void>,
 ): Promise<SettleResult> {
+  const startedAt = Date.now();
   let failures = 0;
 
   for (;;) {
@@ -68,18 +75,20 @@ async function withRetries(
       return "done";
     } catch (error) {
       if (isQueueError(error) && LEASE_GONE_CODES.has(error.code)) {
-        // After a transient failure the earlier call may have landed: a vanished lease then
-        // most likely means our own acknowledge or change took effect.
-        return failures > 0 ? "done" : "lease_lost";
+        // After a transient failure (ours, or one the client retried by itself) the earlier
+        // attempt may have landed: a vanished lease then most likely means it took effect.
+        return failures > 0 || error.attempts > 1 ? "done" : "lease_lost";
       }
 
       failures++;
-      if (!isQueueError(error) || !error.retryable || failures >= SETTLE_ATTEMPTS) {
+      const delayMs = backoffMs(failures, SETTLE_RETRY_MIN_MS, SETTLE_RETRY_MAX_MS);
+      const outOfTime = Date.now() - startedAt + delayMs > SETTLE_BUDGET_MS;
+      if (!isQueueError(error) || !error.retryable || failures >= SETTLE_ATTEMPTS || outOfTime) {
         const { messageId, topic, consumerGroup } = lease;
         throw new SettleFailedError(action, { messageId, topic, consumerGroup, cause: error });
       }
 
-      await sleep(backoffMs(failures, SETTLE_RETRY_MIN_MS, SETTLE_RETRY_MAX_MS));
+      await sleep(delayMs);
     }
   }
 }

@@ -11,7 +11,6 @@
 
 import { ConfigurationError, isQueueError } from "../queue/errors.js";
 import type { ReceivedMessage } from "../queue/types.js";
-import { poisonLease } from "./callback.js";
 import { type Consumer, consumerFor, type Subscription } from "./consumer.js";
 import { acknowledgePoison, type DeliveryContext, deliver } from "./delivery.js";
 import { emit } from "./events.js";
@@ -215,16 +214,7 @@ export class PollingWorker {
     }
   }
 
-  async #onReceiveError(pair: Pair, error: unknown): Promise<"retry" | "fatal"> {
-    const poison = poisonLease(error, { ...pair, messageId: "" });
-
-    if (poison !== undefined) {
-      await acknowledgePoison(poison, this.#context(), error, new Uint8Array(0)).catch((e) =>
-        this.#consumer.logger?.error?.("vercel-workers: acknowledging a poison message failed", e),
-      );
-      return "retry";
-    }
-
+  #onReceiveError(pair: Pair, error: unknown): "retry" | "fatal" {
     if (isQueueError(error) && !error.retryable) {
       this.#fail(error);
       return "fatal";
@@ -245,7 +235,13 @@ export class PollingWorker {
     context.options = subscription.options;
     context.shutdown = this.#shutdown.signal;
 
-    const running = deliver(message, context)
+    // A poison message of the batch is acknowledged in its slot; the others run as usual.
+    const settling =
+      message.payloadError === undefined
+        ? deliver(message, context)
+        : acknowledgePoison(message, context, message.payloadError, message.payload as Uint8Array);
+
+    const running = settling
       .then(() => undefined)
       .catch((error: unknown) => {
         this.#consumer.logger?.error?.(

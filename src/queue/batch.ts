@@ -4,6 +4,7 @@
  * JSON `{"results": [...]}`, one entry per message in input order.
  */
 
+import { concatBytes } from "./bytes.js";
 import { ProtocolError } from "./errors.js";
 import type { PreparedMessage } from "./message.js";
 import type { CallContext } from "./response-errors.js";
@@ -31,7 +32,7 @@ export function buildBatchBody(
   }
   chunks.push(latin1(`--${boundary}--\r\n`));
 
-  return { contentType: `multipart/mixed; boundary=${boundary}`, body: concat(chunks) };
+  return { contentType: `multipart/mixed; boundary=${boundary}`, body: concatBytes(chunks) };
 }
 
 /** Reads `{"results": [...]}`; throws `ProtocolError` unless it holds `expected` valid entries. */
@@ -120,20 +121,6 @@ function toBytes(body: string | Uint8Array): Uint8Array {
 function latin1(text: string): Uint8Array {
   const bytes = new Uint8Array(text.length);
   for (let index = 0; index < text.length; index++) bytes[index] = text.charCodeAt(index);
-
-  return bytes;
-}
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const chunk of chunks) length += chunk.byteLength;
-
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
 
   return bytes;
 }

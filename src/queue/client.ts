@@ -37,6 +37,8 @@ import {
 export const DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 60;
 /** Messages a receive leases when the caller names no limit. */
 export const DEFAULT_RECEIVE_LIMIT = 1;
+/** Region clients one client keeps for {@link QueueClient.forRegion}, least recent dropped. */
+export const MAX_REGION_CLIENTS = 32;
 
 /**
  * A configured client of the Vercel Queue Service. Options are resolved once, at
@@ -125,6 +127,10 @@ export class QueueClient {
    * `visibilityTimeoutSeconds`. Returns `[]` when none is available (HTTP 204). Not retried
    * after a network failure or 5xx, since the lost response may have leased messages (they
    * would then stay invisible until their lease ends); a 429 is retried, as nothing was leased.
+   *
+   * A message whose content type is JSON but whose payload does not parse does not fail the
+   * others: it comes back with `payloadError` set and its raw bytes as `payload`, so that it
+   * can be acknowledged at once while the rest are processed.
    */
   async receive<T = unknown>(
     topic: string,
@@ -153,7 +159,7 @@ export class QueueClient {
       },
       async (answer, signal) => {
         if (answer.status === 204) return drain(answer, []);
-        return readReceivedMessages<T>(answer, context, signal);
+        return readReceivedMessages<T>(answer, context, signal, "mark");
       },
     );
   }
@@ -162,7 +168,8 @@ export class QueueClient {
    * Leases the message `messageId` (a claim, as push callbacks do). Throws
    * `MessageNotFoundError` (404: unknown or expired), `MessageNotAvailableError` (409: leased
    * elsewhere, or a duplicate — then `originalMessageId` names the first message) or
-   * `MessageAlreadyProcessedError` (410: already acknowledged).
+   * `MessageAlreadyProcessedError` (410: already acknowledged), or `ProtocolError` when the
+   * JSON payload does not parse (its `receiptHandle` is set, so it can be acknowledged).
    */
   async receiveById<T = unknown>(
     topic: string,
@@ -239,7 +246,8 @@ export class QueueClient {
    * A client with the same options for another region (a message can only be received,
    * acknowledged or extended in the region it was sent to; push callbacks name it in
    * `ce-vqsregion`). An explicit `baseUrl` (or `VERCEL_QUEUE_BASE_URL`) stays as it is.
-   * Clients are cached per region.
+   * The {@link MAX_REGION_CLIENTS} most recently used are cached: the region comes from a
+   * request header, so an unbounded cache would let callers grow it at will.
    */
   forRegion(region: string): QueueClient {
     if (region === this.region) return this;
@@ -247,7 +255,15 @@ export class QueueClient {
     let client = this.#regionClients.get(region);
     if (client === undefined) {
       client = new QueueClient({ ...this.#options, region });
-      this.#regionClients.set(region, client);
+    } else {
+      // Re-inserting moves the region to the end: a Map iterates in insertion order.
+      this.#regionClients.delete(region);
+    }
+    this.#regionClients.set(region, client);
+
+    if (this.#regionClients.size > MAX_REGION_CLIENTS) {
+      const [leastRecent] = this.#regionClients.keys();
+      if (leastRecent !== undefined) this.#regionClients.delete(leastRecent);
     }
 
     return client;

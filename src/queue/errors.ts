@@ -33,6 +33,13 @@ export class QueueError extends Error {
   readonly topic?: string;
   readonly consumerGroup?: string;
   readonly messageId?: string;
+  /**
+   * Attempts the client made at the call before giving up, this one included (its retry
+   * policy may have repeated it). More than 1 on a "gone" answer to an acknowledge or a
+   * visibility change means an earlier attempt most likely took effect.
+   * @default 1
+   */
+  attempts = 1;
 
   constructor(message: string, code: string, retryable: boolean, details: QueueErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });

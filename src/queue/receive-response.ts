@@ -7,6 +7,7 @@
  */
 
 import { MultipartParseError, parseMultipartStream } from "mixpart";
+import { concatBytes } from "./bytes.js";
 import { CommunicationError, isQueueError, ProtocolError } from "./errors.js";
 import type { Answer } from "./exchange.js";
 import { decodePayload } from "./payload.js";
@@ -16,11 +17,19 @@ import type { ReceivedMessage } from "./types.js";
 const MULTIPART_MIXED = "multipart/mixed";
 const DEFAULT_PART_CONTENT_TYPE = "application/octet-stream";
 
+/** How a reader treats a part whose JSON payload does not parse. */
+export type UnreadablePayload =
+  /** Throw the `ProtocolError` (one message was asked for: a claim by id). */
+  | "throw"
+  /** Return the message with `payloadError` set and the raw bytes (a batch: spare the rest). */
+  | "mark";
+
 /** Reads every message of a 200 receive response. */
 export async function readReceivedMessages<T>(
   answer: Pick<Answer, "status" | "header" | "response">,
   context: CallContext,
   signal: AbortSignal,
+  unreadable: UnreadablePayload = "throw",
 ): Promise<ReceivedMessage<T>[]> {
   requireMultipart(answer, context);
 
@@ -29,7 +38,7 @@ export async function readReceivedMessages<T>(
     const response = await answer.response();
     for await (const part of parseMultipartStream(response)) {
       const bytes = await readAll(part.payload);
-      messages.push(toReceivedMessage<T>(part.headers, bytes, context));
+      messages.push(toReceivedMessage<T>(part.headers, bytes, context, unreadable));
     }
   } catch (error) {
     throw asReadError(error, context, signal);
@@ -42,11 +51,15 @@ export async function readReceivedMessages<T>(
   return messages;
 }
 
-/** Builds a message from one part's headers and payload; throws `ProtocolError` if unreadable. */
+/**
+ * Builds a message from one part's headers and payload; throws `ProtocolError` if its headers
+ * are unreadable, and for a payload that does not parse unless `unreadable` is `"mark"`.
+ */
 export function toReceivedMessage<T>(
   headers: Headers,
   bytes: Uint8Array,
   context: CallContext,
+  unreadable: UnreadablePayload = "throw",
 ): ReceivedMessage<T> {
   const messageId = requiredHeader(headers, "Vqs-Message-Id", context);
   const receiptHandle = requiredHeader(headers, "Vqs-Receipt-Handle", context);
@@ -59,17 +72,26 @@ export function toReceivedMessage<T>(
   const expiresRaw = headers.get("vqs-expires-at");
   const contentType = headers.get("content-type") ?? DEFAULT_PART_CONTENT_TYPE;
 
-  return {
+  const message: ReceivedMessage<T> = {
     messageId,
     receiptHandle,
     deliveryCount: parseDeliveryCount(headers.get("vqs-delivery-count"), details),
     createdAt,
     expiresAt: expiresRaw === null ? null : parseDate(expiresRaw, "Vqs-Expires-At", details),
     contentType,
-    payload: decodePayload(bytes, contentType, details) as T,
+    payload: bytes as T,
     topic: context.topic,
     consumerGroup: context.consumerGroup ?? "",
   };
+
+  try {
+    message.payload = decodePayload(bytes, contentType, details) as T;
+  } catch (error) {
+    if (unreadable === "throw" || !(error instanceof ProtocolError)) throw error;
+    message.payloadError = error;
+  }
+
+  return message;
 }
 
 function requireMultipart(answer: Pick<Answer, "status" | "header">, context: CallContext): void {
@@ -143,14 +165,7 @@ async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> 
   }
 
   // Copy even a single chunk: it is a view into a larger network buffer that would stay alive.
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-
-  return bytes;
+  return concatBytes(chunks, length);
 }
 
 function timedOut(context: CallContext, signal: AbortSignal): CommunicationError {

@@ -66,7 +66,10 @@ export class Transport {
       try {
         return await this.#attempt(spec, common, read);
       } catch (error) {
-        if (attempt >= attempts || !mayRetry(spec.replay, error)) throw error;
+        if (attempt >= attempts || !mayRetry(spec.replay, error)) {
+          if (isQueueError(error)) error.attempts = attempt;
+          throw error;
+        }
 
         await this.#backoff(attempt, error);
       }

@@ -3,6 +3,8 @@
  * API v3 (`/api/v3/topic/{topic}` …) as the official `@vercel/queue` SDK speaks it.
  */
 
+import type { ProtocolError } from "./errors.js";
+
 /** Something that can log; `console` fits. The library is silent unless one is given. */
 export interface Logger {
   debug?(message: string, ...rest: unknown[]): void;
@@ -183,8 +185,19 @@ export interface ReceivedMessage<T = unknown> {
   expiresAt: Date | null;
   /** Content type the message was sent with. */
   contentType: string;
-  /** Parsed JSON for `application/json`, else the raw bytes. */
+  /**
+   * Parsed JSON for `application/json`, else the raw bytes. When {@link payloadError} is set,
+   * the raw bytes (a `Uint8Array`) whatever `T` says.
+   */
   payload: T;
   topic: string;
   consumerGroup: string;
+  /**
+   * Set only on a message from `receive()` whose content type is JSON but whose payload does
+   * not parse (a poison message): `payload` then holds the raw bytes. The other messages of
+   * the batch are unaffected. Acknowledge it with its `receiptHandle` to stop its redelivery.
+   * `receiveById()` never returns one: it throws the `ProtocolError` instead.
+   * @default undefined (the payload was read)
+   */
+  payloadError?: ProtocolError;
 }

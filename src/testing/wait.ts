@@ -28,7 +28,9 @@ export class ResultWaitTimeoutError extends Error {
 
 /**
  * Refreshes `result` until it is finished (SUCCESSFUL or FAILED) and returns it.
- * Throws {@link ResultWaitTimeoutError} when `timeoutMs` passes first.
+ * Throws {@link ResultWaitTimeoutError} when `timeoutMs` passes first, and a `TypeError`
+ * (not a number) or `RangeError` (NaN, infinite or negative) naming the option for a bad
+ * `timeoutMs` or `intervalMs`, which would otherwise wait forever.
  *
  * @example
  * const result = await waitForResult(await addNumbers.enqueue(1, 2));
@@ -38,8 +40,8 @@ export async function waitForResult<R>(
   result: TaskResult<R>,
   options: WaitForResultOptions = {},
 ): Promise<TaskResult<R>> {
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const intervalMs = options.intervalMs ?? 25;
+  const timeoutMs = checkMilliseconds("timeoutMs", options.timeoutMs ?? 10_000);
+  const intervalMs = checkMilliseconds("intervalMs", options.intervalMs ?? 25);
   const deadline = Date.now() + timeoutMs;
 
   while (!result.isFinished) {
@@ -52,4 +54,20 @@ export async function waitForResult<R>(
   }
 
   return result;
+}
+
+// NaN never passes the deadline check, so a bad value would wait forever: refuse it up front.
+function checkMilliseconds(name: string, value: unknown): number {
+  if (typeof value !== "number") {
+    throw new TypeError(
+      `waitForResult: ${name} must be a number of milliseconds, got ${typeof value}.`,
+    );
+  }
+  if (!Number.isFinite(value) || value < 0) {
+    throw new RangeError(
+      `waitForResult: ${name} must be a finite number of milliseconds ≥ 0, got ${value}.`,
+    );
+  }
+
+  return value;
 }

@@ -18,6 +18,7 @@ import {
   inlineRequest,
   metadataOnlyRequest,
   sendOne,
+  startHttpServer,
   startService,
   structuredRequest,
   type V2Fields,
@@ -250,6 +251,36 @@ describe("claim answers", () => {
 
     expect(response.status).toBe(500);
     expect(await json(response)).toMatchObject({ code: "message_not_found" });
+  });
+});
+
+describe("a Queue Service failure answered to the caller", () => {
+  it("does not echo the service's message, only a generic one and the code", async () => {
+    const detail = "shard 7 of the lease store is unreachable";
+    const upstream = await startHttpServer((_req, res) => {
+      res.writeHead(500, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: detail }));
+    });
+    const logged: unknown[] = [];
+    const consumer = createConsumer({
+      ...clientOptions(service),
+      baseUrl: upstream,
+      retry: { attempts: 1 },
+      logger: { error: (...args: unknown[]) => logged.push(...args) },
+    });
+    consumer.subscribe("echo", () => undefined);
+
+    const response = await createCallbackHandler(consumer)(
+      metadataOnlyRequest(ROUTE, { topic: "echo", consumerGroup: "route", messageId: "m1" }),
+    );
+    const body = (await json(response)) as { error: string; code: string };
+
+    expect(response.status).toBe(500);
+    expect(body.code).toBe("internal_server_error");
+    expect(body.error).not.toContain(detail);
+    expect(logged.some((entry) => entry instanceof Error && entry.message.includes(detail))).toBe(
+      true,
+    );
   });
 });
 

@@ -2,13 +2,13 @@
  * Settling a lease (acknowledge / visibility change) on the real local Queue Service, with a
  * fault proxy injecting the transient failures of the hosted one.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createCallbackHandler } from "../../src/consumer/callback-handler.js";
 import { createConsumer } from "../../src/consumer/consumer.js";
 import { isConsumerError } from "../../src/consumer/errors.js";
-import { acknowledge, changeVisibility } from "../../src/consumer/settle.js";
+import { acknowledge, changeVisibility, SETTLE_BUDGET_MS } from "../../src/consumer/settle.js";
 import type { QueueService } from "../../src/dev/index.js";
-import { isQueueError, QueueClient } from "../../src/queue/index.js";
+import { CommunicationError, isQueueError, QueueClient } from "../../src/queue/index.js";
 import { type FaultProxy, startFaultProxy } from "./helpers/fault-proxy.js";
 import {
   clientOf,
@@ -103,6 +103,75 @@ describe("acknowledge", () => {
     proxy.setRule(() => "forward");
 
     expect(await acknowledge(faultyClient, message)).toBe("lease_lost");
+  });
+});
+
+describe("an acknowledge the client retried by itself", () => {
+  it("is reported done when the retry finds the lease gone (the first try landed)", async () => {
+    const message = await leased();
+    let seen = 0;
+    proxy.setRule((request) => {
+      if (request.method !== "DELETE") return "forward";
+      seen++;
+      return seen === 1 ? { loseAnswer: 503 } : "forward";
+    });
+    const retryingClient = new QueueClient({
+      ...faultyOptions(),
+      retry: { attempts: 3, minDelayMs: 1, maxDelayMs: 5 },
+    });
+
+    try {
+      expect(await acknowledge(retryingClient, message)).toBe("done");
+      expect(await claimCode(message.topic, message.messageId)).toBe("message_already_processed");
+      expect(seen).toBe(2);
+    } finally {
+      proxy.setRule(() => "forward");
+    }
+  });
+
+  it("the error of a call records how many attempts the client made", async () => {
+    const message = await leased();
+    failFirst("DELETE", 100);
+    const retryingClient = new QueueClient({
+      ...faultyOptions(),
+      retry: { attempts: 3, minDelayMs: 1, maxDelayMs: 5 },
+    });
+
+    try {
+      const error = await retryingClient
+        .acknowledge(message.topic, "g", message.receiptHandle)
+        .catch((e: unknown) => e);
+      expect(isQueueError(error) && error.attempts).toBe(3);
+    } finally {
+      proxy.setRule(() => "forward");
+    }
+  });
+});
+
+describe("the settle time budget", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("stops retrying once SETTLE_BUDGET_MS has passed, however slow each attempt is", async () => {
+    vi.useFakeTimers();
+    let calls = 0;
+    const slowClient = {
+      acknowledge: async () => {
+        calls++;
+        await new Promise((resolve) => setTimeout(resolve, SETTLE_BUDGET_MS * 0.6));
+        throw new CommunicationError("timed out");
+      },
+      changeVisibility: async () => undefined,
+    };
+    const ref = { messageId: "m", topic: "t", consumerGroup: "g", receiptHandle: "h" };
+
+    const settled = acknowledge(slowClient, ref).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(SETTLE_BUDGET_MS * 5);
+    const error = await settled;
+
+    expect(isConsumerError(error) && error.code).toBe("acknowledge_failed");
+    expect(calls).toBe(2);
   });
 });
 

@@ -153,6 +153,50 @@ describe("outcomes", () => {
   });
 });
 
+describe("a poison message in a batch", () => {
+  /** Stores a message whose content type is JSON but whose body does not parse. */
+  async function sendPoison(topic: string): Promise<string> {
+    const response = await fetch(`${service.url}/api/v3/topic/${topic}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: "{not json",
+    });
+    expect(response.status).toBe(201);
+    return ((await response.json()) as { messageId: string }).messageId;
+  }
+
+  it("does not hold back the other messages of its batch", async () => {
+    const topic = freshTopic();
+    const seen: unknown[] = [];
+    const events: ConsumerEvent[] = [];
+    const consumer = createConsumer({ ...clientOptions(service), onEvent: (e) => events.push(e) });
+    // A long lease: a message held back by the poison one would not come back within the test.
+    consumer.subscribe(topic, (payload) => void seen.push(payload), {
+      consumer: "workers",
+      visibilityTimeoutSeconds: 300,
+    });
+    const first = await sendOne(client, topic, { n: 1 });
+    const poison = await sendPoison(topic);
+    const last = await sendOne(client, topic, { n: 2 });
+
+    void runInBackground(createPollingWorker(consumer, fast));
+    await waitFor(() => seen.length === 2, "both readable messages", 10_000);
+
+    expect(seen).toEqual([{ n: 1 }, { n: 2 }]);
+    await waitFor(
+      async () => (await claimCode(topic, "workers", poison)) === "message_already_processed",
+      "the poison message acknowledged",
+    );
+    expect(events.some((e) => e.type === "message.poison" && e.messageId === poison)).toBe(true);
+    for (const id of [first, last]) {
+      await waitFor(
+        async () => (await claimCode(topic, "workers", id)) === "message_already_processed",
+        "the readable messages acknowledged",
+      );
+    }
+  });
+});
+
 describe("concurrency", () => {
   it("never runs more handlers at once than `concurrency`", async () => {
     const topic = freshTopic();

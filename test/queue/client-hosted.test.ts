@@ -5,7 +5,7 @@
  */
 
 import { afterEach, describe, expect, it } from "vitest";
-import { QueueClient } from "../../src/queue/client.js";
+import { MAX_REGION_CLIENTS, QueueClient } from "../../src/queue/client.js";
 import { isQueueError, type QueueError } from "../../src/queue/errors.js";
 import {
   multipartBody,
@@ -169,5 +169,20 @@ describe("forRegion", () => {
     expect(client.forRegion("iad1")).toBe(client);
     expect(client.forRegion("sfo1")).toBe(client.forRegion("sfo1"));
     expect(() => client.forRegion("Mars")).toThrow(/Invalid region "Mars"/);
+  });
+
+  it("caps its region cache, dropping the least recently used region first", () => {
+    const client = new QueueClient({ token: "t", fetch: capturingFetch([]) });
+    const first = client.forRegion("aa1");
+    const kept = client.forRegion("ab1");
+
+    // Header-supplied regions that match the pattern must not grow the cache without bound.
+    for (let n = 0; n < MAX_REGION_CLIENTS; n++) {
+      expect(client.forRegion("ab1")).toBe(kept);
+      client.forRegion(`zz${n}`);
+    }
+
+    expect(client.forRegion("ab1")).toBe(kept);
+    expect(client.forRegion("aa1")).not.toBe(first);
   });
 });

@@ -93,6 +93,29 @@ describe("readReceivedMessages", () => {
     expect((error as ProtocolError).receiptHandle).toBe("rh-m9");
   });
 
+  it("a payload that does not parse spares the other messages of a receive", async () => {
+    const body = multipartBody(boundary, [
+      { headers: leaseHeaders("m1"), body: '{"n":1}' },
+      { headers: leaseHeaders("m9"), body: "{oops" },
+      { headers: leaseHeaders("m2"), body: '{"n":2}' },
+    ]);
+    const messages = await readReceivedMessages(
+      response(body),
+      context,
+      new AbortController().signal,
+      "mark",
+    );
+
+    expect(messages.map((m) => m.messageId)).toEqual(["m1", "m9", "m2"]);
+    expect(messages[0]?.payload).toEqual({ n: 1 });
+    expect(messages[0]?.payloadError).toBeUndefined();
+    expect(messages[2]?.payload).toEqual({ n: 2 });
+    const poison = messages[1];
+    expect(poison?.payloadError).toBeInstanceOf(ProtocolError);
+    expect(poison?.payloadError?.receiptHandle).toBe("rh-m9");
+    expect(new TextDecoder().decode(poison?.payload as Uint8Array)).toBe("{oops");
+  });
+
   it("throws ProtocolError for unreadable dates and counts", async () => {
     const badDate = multipartBody(boundary, [
       { headers: leaseHeaders("m1", { "Vqs-Timestamp": "yesterday" }), body: "{}" },

@@ -96,4 +96,22 @@ describe("waitForResult", () => {
     await expect(waiting).rejects.toBeInstanceOf(ResultWaitTimeoutError);
     await expect(waiting).rejects.toThrow(pending.id);
   });
+
+  it.each([
+    ["timeoutMs", Number.NaN, RangeError],
+    ["timeoutMs", -1, RangeError],
+    ["timeoutMs", Number.POSITIVE_INFINITY, RangeError],
+    ["timeoutMs", "100", TypeError],
+    ["intervalMs", Number.NaN, RangeError],
+    ["intervalMs", -5, RangeError],
+    ["intervalMs", "10", TypeError],
+  ])("refuses %s = %s instead of waiting forever", async (name, value, kind) => {
+    configureTasks({ default: { backend: DummyBackend, queues: [] } });
+    const pending = await double.enqueue(1);
+
+    const waiting = waitForResult(pending, { [name]: value } as never);
+
+    await expect(waiting).rejects.toBeInstanceOf(kind);
+    await expect(waiting).rejects.toThrow(name);
+  });
 });

@@ -9,7 +9,10 @@ import { promisify } from "node:util";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isQueueError } from "../../src/queue/index.js";
-import { VercelQueuesBackend } from "../../src/tasks/backends/vercel/index.js";
+import {
+  EnqueueOutcomeUnknownError,
+  VercelQueuesBackend,
+} from "../../src/tasks/backends/vercel/index.js";
 import { isTaskException, task } from "../../src/tasks/index.js";
 import { REDIS_URL, type Rig, startRig, waitFor, waitForFinished } from "./helpers/harness.js";
 
@@ -138,7 +141,23 @@ describe("enqueue", () => {
     expect(() => add.using({ runAfter: tooLate })).toThrowError(/Raise retentionSeconds/);
   });
 
-  it("removes the stored result and throws when the send fails", async () => {
+  it("removes the stored result and throws when the service refuses the send", async () => {
+    const refused = new VercelQueuesBackend("refused", {
+      options: { baseUrl: rig.service.url, token: "wrong-token", deploymentId: null },
+    });
+
+    const error = await refused.enqueue(add, [1, 2]).catch((e: unknown) => e);
+
+    expect(isQueueError(error) && error.code).toBe("unauthorized");
+    const redis = new Redis(REDIS_URL);
+    const left = await redis.keys(`${rig.keyPrefix}${refused.recordKey("*")}`);
+    redis.disconnect();
+    expect(left).toEqual([]);
+  });
+
+  it("keeps the READY result when a failed send may have been stored", async () => {
+    // Nothing listens there: a network failure, after which the service may or may not hold
+    // the message, so deleting the result would let a stored message rebuild and run it.
     const unreachable = new VercelQueuesBackend("unreachable", {
       options: {
         baseUrl: "http://127.0.0.1:9",
@@ -150,11 +169,14 @@ describe("enqueue", () => {
 
     const error = await unreachable.enqueue(add, [1, 2]).catch((e: unknown) => e);
 
-    expect(isQueueError(error)).toBe(true);
-    const redis = new Redis(REDIS_URL);
-    const left = await redis.keys(`${rig.keyPrefix}${unreachable.recordKey("*")}`);
-    redis.disconnect();
-    expect(left).toEqual([]);
+    expect(error).toBeInstanceOf(EnqueueOutcomeUnknownError);
+    const { resultId, code, cause } = error as EnqueueOutcomeUnknownError;
+    expect(code).toBe("enqueue_outcome_unknown");
+    expect(isQueueError(cause) && cause.code).toBe("communication_error");
+    expect((error as Error).message).toContain(resultId);
+    const kept = await unreachable.getResult(resultId);
+    expect(kept.status).toBe("READY");
+    expect(kept.args).toEqual([1, 2]);
   });
 });
 

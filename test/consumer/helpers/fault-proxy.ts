@@ -15,11 +15,15 @@ export interface ProxiedRequest {
   at: number;
 }
 
-/** What to do with a request: forward it (optionally after a delay) or answer `status`. */
+/**
+ * What to do with a request: forward it (optionally after a delay), answer `fail` without
+ * forwarding, or forward it and answer `loseAnswer` instead of the service's answer (the call
+ * took effect but its response was lost).
+ */
 export type FaultRule = (
   request: { method: string; path: string },
   index: number,
-) => { fail: number } | { delayMs: number } | "forward";
+) => { fail: number } | { delayMs: number } | { loseAnswer: number } | "forward";
 
 export interface FaultProxy {
   url: string;
@@ -45,7 +49,9 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
       res.end(JSON.stringify({ error: "injected fault" }));
       return;
     }
-    if (decision !== "forward") await new Promise((r) => setTimeout(r, decision.delayMs));
+    if (decision !== "forward" && "delayMs" in decision) {
+      await new Promise((r) => setTimeout(r, decision.delayMs));
+    }
 
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
@@ -59,6 +65,13 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
     });
     const answer = Buffer.from(await upstream.arrayBuffer());
     record.status = upstream.status;
+
+    if (decision !== "forward" && "loseAnswer" in decision) {
+      record.status = decision.loseAnswer;
+      res.writeHead(decision.loseAnswer, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: "injected fault after forwarding" }));
+      return;
+    }
 
     const outHeaders: Record<string, string> = {};
     upstream.headers.forEach((value, name) => {

@@ -21,7 +21,7 @@ import { markTaskEnqueued, type TaskResult } from "../../result.js";
 import { Task } from "../../task.js";
 import { BaseTaskBackend, type TaskBackendParams } from "../base.js";
 import { createTaskEnvelope } from "./envelope.js";
-import { InvalidBackendOptionError } from "./errors.js";
+import { EnqueueOutcomeUnknownError, InvalidBackendOptionError } from "./errors.js";
 import {
   MAX_RETENTION_SECONDS,
   type ResolvedVercelOptions,
@@ -105,8 +105,14 @@ export class VercelQueuesBackend extends BaseTaskBackend<VercelQueuesBackendOpti
 
   /**
    * Validates the task, stores its READY result, sends the task message (with the result id as
-   * idempotency key, and `runAfter` as delay) and emits `taskEnqueued`. When the send fails the
-   * stored result is removed again and the error is thrown.
+   * idempotency key, and `runAfter` as delay) and emits `taskEnqueued`.
+   *
+   * When the service definitely refused the send (a 4xx, a configuration or payload error),
+   * the stored result is removed again and the client's error is thrown. When the failure
+   * leaves open whether the message was stored (timeout, network failure, 5xx, unreadable
+   * answer), the READY result is KEPT, since the task may still run under it, and an
+   * {@link EnqueueOutcomeUnknownError} carrying its `resultId` is thrown: check
+   * `getResult(resultId)` before enqueueing again.
    */
   async enqueue(task: Task, args: readonly unknown[]): Promise<TaskResult> {
     const result = await this.createResult(task, args);
@@ -123,6 +129,10 @@ export class VercelQueuesBackend extends BaseTaskBackend<VercelQueuesBackendOpti
     try {
       await this.#send(result, enqueuedAt);
     } catch (error) {
+      if (mayHaveBeenStored(error)) {
+        throw new EnqueueOutcomeUnknownError(result.id, task.queueName, error);
+      }
+
       await this.#forget(key);
       throw error;
     }
@@ -295,4 +305,20 @@ function createClient(alias: string, settings: ResolvedVercelOptions): QueueClie
 
     throw error;
   }
+}
+
+/**
+ * Whether a failed send may still have stored the message. Only a definite refusal lets the
+ * READY result go: a 4xx, the 503 of a project without Queues, or an error raised before any
+ * request (configuration, payload, missing token). Errors that are not the client's cannot
+ * come from a request at all.
+ */
+function mayHaveBeenStored(error: unknown): boolean {
+  if (!isQueueError(error)) return false;
+
+  const status = error.status;
+  if (status !== undefined && status >= 400 && status < 500) return false;
+  if (error.code === "consumer_registry_not_configured") return false;
+
+  return status !== undefined || error.retryable || error.code === "protocol_error";
 }

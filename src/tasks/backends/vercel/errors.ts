@@ -104,3 +104,31 @@ export class AttemptAbandoned extends Error {
     this.name = "AttemptAbandoned";
   }
 }
+
+/**
+ * Thrown by `enqueue()` when the send failed in a way that leaves open whether the Queue Service
+ * stored the message: a timeout, a network failure, a 5xx or an unreadable answer. The READY
+ * result is kept under `resultId`, since the message may still arrive and run the task. Check
+ * `getResult(resultId)` (or `task.getResult`) before enqueueing again: a blind retry creates a
+ * second result and may run the task twice. `cause` holds the Queue Service client's error.
+ */
+export class EnqueueOutcomeUnknownError extends Error {
+  readonly code = "enqueue_outcome_unknown";
+  /** Id of the kept READY result: the task runs under it if the message was stored. */
+  readonly resultId: string;
+  /** Topic (task queue) the message was sent to. */
+  readonly queueName: string;
+
+  constructor(resultId: string, queueName: string, cause: unknown) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `Enqueueing result ${resultId} on queue '${queueName}' may or may not have reached the ` +
+        `Queue Service (${detail}). The result is kept: check getResult("${resultId}") ` +
+        "before enqueueing again, or the task may run twice.",
+      { cause },
+    );
+    this.name = "EnqueueOutcomeUnknownError";
+    this.resultId = resultId;
+    this.queueName = queueName;
+  }
+}

@@ -32,6 +32,7 @@ export {
 } from "./envelope.js";
 export {
   AttemptAbandoned,
+  EnqueueOutcomeUnknownError,
   InvalidBackendOptionError,
   MessageExpiring,
   NotAVercelBackendError,

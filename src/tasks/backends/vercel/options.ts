@@ -14,7 +14,7 @@ import {
   MAX_VISIBILITY_TIMEOUT_SECONDS,
   MIN_RETENTION_SECONDS,
 } from "../../../queue/index.js";
-import type { Logger } from "../../../queue/types.js";
+import type { Logger, QueueClientOptions } from "../../../queue/types.js";
 import { InvalidBackendOptionError } from "./errors.js";
 
 /** Options of a `VercelQueuesBackend`, given as `options` to `configureTasks`. */
@@ -127,16 +127,11 @@ export interface ResolvedVercelOptions {
   logger: Logger;
 }
 
-/** The connection settings shared by producer and consumer. */
-export interface QueueConnectionOptions {
-  token?: string;
-  baseUrl?: string;
-  basePath?: string;
-  region?: string;
-  retentionSeconds?: number;
-  deploymentId?: string | null;
-  timeout?: number;
-}
+/** The connection settings shared by producer and consumer: the Queue Service client's own. */
+export type QueueConnectionOptions = Pick<
+  QueueClientOptions,
+  "token" | "baseUrl" | "basePath" | "region" | "retentionSeconds" | "deploymentId" | "timeout"
+>;
 
 /** The settings that have defaults (everything but the connection and the logger). */
 export type BackendTunables = Omit<ResolvedVercelOptions, "client" | "logger">;
