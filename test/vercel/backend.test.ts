@@ -14,6 +14,7 @@ import {
   VercelQueuesBackend,
 } from "../../src/tasks/backends/vercel/index.js";
 import { isTaskException, task } from "../../src/tasks/index.js";
+import { startStubService } from "../queue/helpers/stub-service.js";
 import { REDIS_URL, type Rig, startRig, waitFor, waitForFinished } from "./helpers/harness.js";
 
 const run = promisify(execFile);
@@ -177,6 +178,45 @@ describe("enqueue", () => {
     const kept = await unreachable.getResult(resultId);
     expect(kept.status).toBe("READY");
     expect(kept.args).toEqual([1, 2]);
+  });
+
+  // The hosted service cannot exist here: a stub answers the first send attempt with a 500 (as
+  // if the answer of a stored send was lost) and the retry with the given status.
+  async function enqueueAfterLostAnswer(retryStatus: number): Promise<{
+    backend: VercelQueuesBackend;
+    outcome: unknown;
+  }> {
+    const stub = await startStubService((_request, index) =>
+      index === 0
+        ? { status: 500, body: '{"error":"lost answer"}' }
+        : { status: retryStatus, body: '{"error":"retry answer"}' },
+    );
+    try {
+      const backend = new VercelQueuesBackend(`lost-answer-${retryStatus}`, {
+        options: { baseUrl: stub.url, token: "x", deploymentId: null, timeout: 2 },
+      });
+      const outcome = await backend.enqueue(add, [3, 4]).catch((e: unknown) => e);
+      return { backend, outcome };
+    } finally {
+      await stub.close();
+    }
+  }
+
+  it("counts a retried send answered 'duplicate idempotency key' as enqueued", async () => {
+    const { backend, outcome } = await enqueueAfterLostAnswer(409);
+
+    expect(outcome).not.toBeInstanceOf(Error);
+    const kept = await backend.getResult((outcome as { id: string }).id);
+    expect(kept.status).toBe("READY");
+    expect(kept.args).toEqual([3, 4]);
+  });
+
+  it("keeps the READY result when a retried send ends in a 4xx (an earlier try may have landed)", async () => {
+    const { backend, outcome } = await enqueueAfterLostAnswer(400);
+
+    expect(outcome).toBeInstanceOf(EnqueueOutcomeUnknownError);
+    const kept = await backend.getResult((outcome as EnqueueOutcomeUnknownError).resultId);
+    expect(kept.status).toBe("READY");
   });
 });
 

@@ -107,8 +107,10 @@ export class VercelQueuesBackend extends BaseTaskBackend<VercelQueuesBackendOpti
    * Validates the task, stores its READY result, sends the task message (with the result id as
    * idempotency key, and `runAfter` as delay) and emits `taskEnqueued`.
    *
-   * When the service definitely refused the send (a 4xx, a configuration or payload error),
-   * the stored result is removed again and the client's error is thrown. When the failure
+   * When the service definitely refused the send (a 4xx on the first attempt, a configuration
+   * or payload error), the stored result is removed again and the client's error is thrown.
+   * A retried send answered "duplicate idempotency key" was stored by an earlier attempt and
+   * counts as enqueued. When the failure
    * leaves open whether the message was stored (timeout, network failure, 5xx, unreadable
    * answer), the READY result is KEPT, since the task may still run under it, and an
    * {@link EnqueueOutcomeUnknownError} carrying its `resultId` is thrown: check
@@ -129,6 +131,12 @@ export class VercelQueuesBackend extends BaseTaskBackend<VercelQueuesBackendOpti
     try {
       await this.#send(result, enqueuedAt);
     } catch (error) {
+      // A retried send that meets its own idempotency key was stored by an earlier attempt.
+      if (isQueueError(error) && error.code === "duplicate_idempotency_key") {
+        emitTaskEvent("taskEnqueued", this, result);
+        return result;
+      }
+
       if (mayHaveBeenStored(error)) {
         throw new EnqueueOutcomeUnknownError(result.id, task.queueName, error);
       }
@@ -309,12 +317,14 @@ function createClient(alias: string, settings: ResolvedVercelOptions): QueueClie
 
 /**
  * Whether a failed send may still have stored the message. Only a definite refusal lets the
- * READY result go: a 4xx, the 503 of a project without Queues, or an error raised before any
- * request (configuration, payload, missing token). Errors that are not the client's cannot
- * come from a request at all.
+ * READY result go: a 4xx or the 503 of a project without Queues on the FIRST attempt, or an
+ * error raised before any request (configuration, payload, missing token). After a retry, an
+ * earlier attempt may have landed whatever the last answer says. Errors that are not the
+ * client's cannot come from a request at all.
  */
 function mayHaveBeenStored(error: unknown): boolean {
   if (!isQueueError(error)) return false;
+  if (error.attempts > 1) return true;
 
   const status = error.status;
   if (status !== undefined && status >= 400 && status < 500) return false;
