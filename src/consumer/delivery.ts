@@ -34,6 +34,11 @@ export interface LeasedMessage<T = unknown> extends LeaseRef {
   expiresAt: Date | null;
   contentType: string;
   payload: T;
+  /**
+   * Set when the payload was declared JSON but does not parse; `payload` then holds the raw
+   * bytes, and {@link deliver} acknowledges the message as poison instead of running a handler.
+   */
+  payloadError?: unknown;
 }
 
 /** Everything a delivery needs besides the message. */
@@ -70,6 +75,11 @@ export async function deliver(
   message: LeasedMessage,
   context: DeliveryContext,
 ): Promise<DeliveryOutcome> {
+  if (message.payloadError !== undefined) {
+    const bytes = message.payload instanceof Uint8Array ? message.payload : new Uint8Array(0);
+    return acknowledgePoison(message, context, message.payloadError, bytes);
+  }
+
   const lease = new LeaseKeeper({
     logger: context.logger,
     onEvent: context.onEvent,

@@ -12,7 +12,7 @@
 import { ConfigurationError, isQueueError } from "../queue/errors.js";
 import type { ReceivedMessage } from "../queue/types.js";
 import { type Consumer, consumerFor, type Subscription } from "./consumer.js";
-import { acknowledgePoison, type DeliveryContext, deliver } from "./delivery.js";
+import { type DeliveryContext, deliver } from "./delivery.js";
 import { emit } from "./events.js";
 import { changeVisibility } from "./settle.js";
 import { backoffMs, sleep } from "./timing.js";
@@ -235,11 +235,8 @@ export class PollingWorker {
     context.options = subscription.options;
     context.shutdown = this.#shutdown.signal;
 
-    // A poison message of the batch is acknowledged in its slot; the others run as usual.
-    const settling =
-      message.payloadError === undefined
-        ? deliver(message, context)
-        : acknowledgePoison(message, context, message.payloadError, message.payload as Uint8Array);
+    // A poison message of the batch is acknowledged by deliver() in its slot; the others run.
+    const settling = deliver(message, context);
 
     const running = settling
       .then(() => undefined)
