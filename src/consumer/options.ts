@@ -4,12 +4,13 @@
  */
 
 import { ConfigurationError } from "../queue/errors.js";
+import { MAX_VISIBILITY_TIMEOUT_SECONDS } from "../queue/validation.js";
 import type { DeliveryOptions, MessageMetadata, RetryDelay } from "./types.js";
 
 /** Lease length when none is configured, in seconds (the service's own receive default). */
 export const DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 60;
-/** The service refuses longer leases and visibility changes. */
-export const MAX_VISIBILITY_TIMEOUT_SECONDS = 3_600;
+/** The service refuses longer leases and visibility changes (the queue layer's limit). */
+export { MAX_VISIBILITY_TIMEOUT_SECONDS };
 /** First retry delay after a handler error; it doubles per delivery. */
 export const DEFAULT_RETRY_BASE_SECONDS = 5;
 /** Upper bound of the default retry delay. */

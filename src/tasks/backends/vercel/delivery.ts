@@ -25,6 +25,7 @@
 
 import { ack, type Directive, retryAfter } from "../../../consumer/directives.js";
 import type { MessageMetadata } from "../../../consumer/types.js";
+import { MAX_VISIBILITY_TIMEOUT_SECONDS } from "../../../queue/index.js";
 import { TaskContext } from "../../context.js";
 import { emitTaskEvent } from "../../events.js";
 import { runTaskAttempt, type TaskAttemptOutcome } from "../../execution.js";
@@ -59,9 +60,6 @@ export interface TaskDeliveryContext {
 
 /** What an attempt will write, and whether a retry was ruled out only by the message expiry. */
 type PlannedWrite = AttemptWrite & { outOfTime?: boolean };
-
-/** The longest push-back the Queue Service accepts at once, in seconds. */
-const MAX_PUSH_BACK_SECONDS = 3600;
 
 /**
  * Handles one delivered message (see the module doc). Resolves to the directive for the
@@ -194,7 +192,7 @@ class TaskDelivery {
       );
     }
 
-    const delaySeconds = Math.min(wait, MAX_PUSH_BACK_SECONDS);
+    const delaySeconds = Math.min(wait, MAX_VISIBILITY_TIMEOUT_SECONDS);
     const resultId = this.#envelope.resultId;
     report(this.#reporter, {
       type: "task.deferred",
